@@ -731,3 +731,20 @@ mod tests {
         assert_eq!(config, again);
     }
 }
+
+#[cfg(test)]
+mod shipped_file {
+    use super::*;
+
+    /// The shipped YAML must be exactly the defaults, so that "the
+    /// defaults" means one thing.
+    #[test]
+    fn shipped_config_equals_defaults() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../config/models/training_config.yaml"
+        );
+        let config = TrainingConfig::from_file(Path::new(path)).unwrap();
+        assert_eq!(config, TrainingConfig::default());
+    }
+}
