@@ -101,7 +101,11 @@ pub fn load_dataset(
         samples: prepared.samples.clone(),
         history: Some(prepared.history.clone()),
         report: Some(prepared.report.clone()),
-        description: format!("{} laps from {} file(s)", loaded.laps.len(), loaded.files.len()),
+        description: format!(
+            "{} laps from {} file(s)",
+            loaded.laps.len(),
+            loaded.files.len()
+        ),
         prepared: Some(prepared),
     })
 }
@@ -129,7 +133,11 @@ fn read_prepared(dir: &Path, args: &DataArgs) -> Result<Dataset> {
         None
     };
     Ok(Dataset {
-        description: format!("{} samples prepared in {}", samples.samples.len(), dir.display()),
+        description: format!(
+            "{} samples prepared in {}",
+            samples.samples.len(),
+            dir.display()
+        ),
         samples,
         history,
         report,

@@ -46,7 +46,7 @@ pub enum ConfigError {
 }
 
 /// The whole configuration: preparation (SPEC 2-5) and training (SPEC 7).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TrainingConfig {
     /// Which laps are read.
@@ -71,24 +71,6 @@ pub struct TrainingConfig {
     pub oversample: OversampleConfig,
     /// Model training.
     pub training: ModelConfig,
-}
-
-impl Default for TrainingConfig {
-    fn default() -> Self {
-        TrainingConfig {
-            data: DataConfig::default(),
-            clean_laps: CleanLapConfig::default(),
-            fuel: FuelConfig::default(),
-            stints: StintConfig::default(),
-            cliff: CliffConfig::default(),
-            usable_life: UsableLifeConfig::default(),
-            samples: SampleConfig::default(),
-            features: FeatureConfig::default(),
-            split: SplitConfig::default(),
-            oversample: OversampleConfig::default(),
-            training: ModelConfig::default(),
-        }
-    }
 }
 
 /// Which laps are read.
@@ -447,7 +429,11 @@ fn check_range(key: &str, value: f64, low: f64, high: f64) -> Result<(), ConfigE
     if value.is_finite() && value >= low && value <= high {
         Ok(())
     } else {
-        Err(invalid(key, value, &format!("must be within [{low}, {high}]")))
+        Err(invalid(
+            key,
+            value,
+            &format!("must be within [{low}, {high}]"),
+        ))
     }
 }
 
@@ -513,7 +499,12 @@ impl TrainingConfig {
                 "must name at least one status character",
             ));
         }
-        check_range("fuel.effect_s_per_lap", self.fuel.effect_s_per_lap, 0.0, 1.0)?;
+        check_range(
+            "fuel.effect_s_per_lap",
+            self.fuel.effect_s_per_lap,
+            0.0,
+            1.0,
+        )?;
         check_at_least("stints.min_clean_laps", self.stints.min_clean_laps, 2)?;
 
         let cliff = &self.cliff;
@@ -525,7 +516,12 @@ impl TrainingConfig {
             cliff.min_left_laps + cliff.min_right_laps,
         )?;
         check_range("cliff.min_right_slope", cliff.min_right_slope, 0.0, 100.0)?;
-        check_range("cliff.min_slope_increase", cliff.min_slope_increase, 0.0, 100.0)?;
+        check_range(
+            "cliff.min_slope_increase",
+            cliff.min_slope_increase,
+            0.0,
+            100.0,
+        )?;
         check_range("cliff.max_error_ratio", cliff.max_error_ratio, 0.0, 1.0)?;
 
         let life = &self.usable_life;
@@ -541,7 +537,11 @@ impl TrainingConfig {
         }
 
         if self.samples.k_values.is_empty() {
-            return Err(invalid("samples.k_values", "[]", "must list at least one k"));
+            return Err(invalid(
+                "samples.k_values",
+                "[]",
+                "must list at least one k",
+            ));
         }
         if !self.samples.k_values.windows(2).all(|w| w[0] < w[1]) {
             return Err(invalid(
@@ -643,9 +643,18 @@ impl TrainingConfig {
             ));
         }
         if x.max_depth == 0 || x.max_depth > 32 {
-            return Err(invalid("training.xgboost.max_depth", x.max_depth, "must be within [1, 32]"));
+            return Err(invalid(
+                "training.xgboost.max_depth",
+                x.max_depth,
+                "must be within [1, 32]",
+            ));
         }
-        check_range("training.xgboost.min_child_weight", x.min_child_weight, 0.0, 1e6)?;
+        check_range(
+            "training.xgboost.min_child_weight",
+            x.min_child_weight,
+            0.0,
+            1e6,
+        )?;
         check_fraction("training.xgboost.subsample", x.subsample)?;
         check_fraction("training.xgboost.colsample_bytree", x.colsample_bytree)?;
         check_range("training.xgboost.gamma", x.gamma, 0.0, 1e6)?;

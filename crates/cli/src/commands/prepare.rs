@@ -60,7 +60,10 @@ pub fn run(args: &PrepareArgs) -> Result<()> {
         reasons(loaded.left_out.iter().map(|(k, v)| (k.as_str(), *v)))
     ));
     if !loaded.skipped_bad_rows.is_empty() {
-        say(&format!("bad rows skipped: {}", loaded.skipped_bad_rows.len()));
+        say(&format!(
+            "bad rows skipped: {}",
+            loaded.skipped_bad_rows.len()
+        ));
     }
     say(&summary(&prepared.report));
     say(&format!("written to {}", args.out.display()));
@@ -85,7 +88,12 @@ pub fn summary(report: &PrepareReport) -> String {
     let laps = &report.laps;
     lines.push(format!(
         "laps not clean: no time {}, first lap {}, pit {}, not green {}, not accurate {}, slow {}",
-        laps.no_lap_time, laps.first_lap, laps.pit_lap, laps.not_green, laps.not_accurate, laps.slow_lap
+        laps.no_lap_time,
+        laps.first_lap,
+        laps.pit_lap,
+        laps.not_green,
+        laps.not_accurate,
+        laps.slow_lap
     ));
     let stints = &report.stints;
     let non_slick: usize = stints.non_slick_compound.values().sum();
@@ -144,11 +152,7 @@ pub fn summary(report: &PrepareReport) -> String {
 fn write_target_plots(dir: &std::path::Path, prepared: &Prepared) -> Result<()> {
     let rates: Vec<f64> = prepared.stints.iter().map(|s| s.degradation_rate).collect();
     let lives: Vec<f64> = prepared.stints.iter().map(|s| s.usable_life).collect();
-    let cliff_ages: Vec<f64> = prepared
-        .stints
-        .iter()
-        .filter_map(|s| s.cliff_age)
-        .collect();
+    let cliff_ages: Vec<f64> = prepared.stints.iter().filter_map(|s| s.cliff_age).collect();
     let plots = [
         (
             "degradation_rate.svg",

@@ -105,7 +105,10 @@ fn train_and_score(
     let mut progress = training_progress(label.to_string());
     let bundle = train_bundle_with(samples, model_type, config, &options, &mut progress)
         .with_context(|| format!("training {model_type}"))?;
-    tracing::info!("{label}trained {model_type} in {:.1} s", started.elapsed().as_secs_f64());
+    tracing::info!(
+        "{label}trained {model_type} in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
     let test = subset(samples, |s| s.split == Split::Test && !s.oversampled);
     if test.samples.is_empty() {
@@ -162,8 +165,12 @@ fn print_report(report: &EvaluationReport) {
 /// `tiredeg train`.
 pub fn train(args: &TrainArgs) -> Result<()> {
     let model_type = parse_model_type(&args.model_type)?;
-    let version = semver::Version::parse(&args.version)
-        .map_err(|e| anyhow!("--version {:?} is not a semantic version (e.g. 1.0.0): {e}", args.version))?;
+    let version = semver::Version::parse(&args.version).map_err(|e| {
+        anyhow!(
+            "--version {:?} is not a semantic version (e.g. 1.0.0): {e}",
+            args.version
+        )
+    })?;
     let registry = Registry::open(&args.registry)?;
     if registry.get(&version.to_string()).is_ok() {
         bail!(
@@ -230,8 +237,17 @@ pub fn train(args: &TrainArgs) -> Result<()> {
     print_report(&report);
     if let Some(path) = &args.report {
         write_json(path, &report)?;
-        write_report_html(&report, &test.samples.iter().collect::<Vec<_>>(), &predicted, &html_beside(path))?;
-        say(&format!("report: {} and {}", path.display(), html_beside(path).display()));
+        write_report_html(
+            &report,
+            &test.samples.iter().collect::<Vec<_>>(),
+            &predicted,
+            &html_beside(path),
+        )?;
+        say(&format!(
+            "report: {} and {}",
+            path.display(),
+            html_beside(path).display()
+        ));
     }
     let aliases = if record.aliases.is_empty() {
         String::new()
@@ -336,7 +352,10 @@ pub fn evaluate(args: &EvaluateArgs) -> Result<()> {
         !s.oversampled && (!only_test || s.split == Split::Test)
     });
     if eval_set.samples.is_empty() {
-        bail!("no samples to evaluate (scope: {})", if only_test { "test split" } else { "all" });
+        bail!(
+            "no samples to evaluate (scope: {})",
+            if only_test { "test split" } else { "all" }
+        );
     }
     let predicted = predicted_of(&bundle, &eval_set)?;
     let train: Vec<&Sample> = data
@@ -348,7 +367,9 @@ pub fn evaluate(args: &EvaluateArgs) -> Result<()> {
     let baseline_train = if train.is_empty() {
         // New data has no training split of its own: the baselines are
         // fitted on the samples scored, which flatters them.
-        tracing::warn!("the data has no training split; baseline medians are taken from the evaluated samples");
+        tracing::warn!(
+            "the data has no training split; baseline medians are taken from the evaluated samples"
+        );
         eval_set.samples.iter().collect()
     } else {
         train
@@ -367,7 +388,11 @@ pub fn evaluate(args: &EvaluateArgs) -> Result<()> {
     if let Some(path) = &args.output {
         write_json(path, &report)?;
         write_report_html(&report, &eval, &predicted, &html_beside(path))?;
-        say(&format!("report: {} and {}", path.display(), html_beside(path).display()));
+        say(&format!(
+            "report: {} and {}",
+            path.display(),
+            html_beside(path).display()
+        ));
     }
     Ok(())
 }
@@ -386,8 +411,14 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
     let mut reports = Vec::new();
     for model_type in types {
         let label = format!("{model_type}: ");
-        let (_, report, _, _) =
-            train_and_score(&data.samples, model_type, &config, args.allow_small, None, &label)?;
+        let (_, report, _, _) = train_and_score(
+            &data.samples,
+            model_type,
+            &config,
+            args.allow_small,
+            None,
+            &label,
+        )?;
         reports.push(report);
     }
     say(&comparison_table(&reports));
@@ -399,7 +430,11 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
     if let Some(path) = &args.output {
         write_json(path, &reports)?;
         write_comparison_html(&reports, &html_beside(path))?;
-        say(&format!("report: {} and {}", path.display(), html_beside(path).display()));
+        say(&format!(
+            "report: {} and {}",
+            path.display(),
+            html_beside(path).display()
+        ));
     }
     Ok(())
 }
@@ -490,7 +525,11 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
     match &args.output {
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
-            say(&format!("{} predictions written to {}", set.samples.len(), path.display()));
+            say(&format!(
+                "{} predictions written to {}",
+                set.samples.len(),
+                path.display()
+            ));
         }
         None => say(text.trim_end()),
     }
