@@ -79,16 +79,23 @@ impl FromStr for Compound {
     /// Case-insensitive. FastF1 writes `TEST_UNKNOWN` for test sets of
     /// unknown compound; it reads as `UNKNOWN`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let upper = text.trim().to_ascii_uppercase();
-        Ok(match upper.as_str() {
-            "SOFT" => Compound::Soft,
-            "MEDIUM" => Compound::Medium,
-            "HARD" => Compound::Hard,
-            "INTERMEDIATE" => Compound::Intermediate,
-            "WET" => Compound::Wet,
-            "UNKNOWN" | "TEST_UNKNOWN" => Compound::Unknown,
-            _ => return Err(UnknownCompound(text.to_string())),
-        })
+        // Compared without upper-casing into a new String: this runs once
+        // per lap of every file loaded.
+        let name = text.trim();
+        let spellings = [
+            ("SOFT", Compound::Soft),
+            ("MEDIUM", Compound::Medium),
+            ("HARD", Compound::Hard),
+            ("INTERMEDIATE", Compound::Intermediate),
+            ("WET", Compound::Wet),
+            ("UNKNOWN", Compound::Unknown),
+            ("TEST_UNKNOWN", Compound::Unknown),
+        ];
+        spellings
+            .iter()
+            .find(|(spelling, _)| name.eq_ignore_ascii_case(spelling))
+            .map(|(_, compound)| *compound)
+            .ok_or_else(|| UnknownCompound(text.to_string()))
     }
 }
 
@@ -97,18 +104,26 @@ impl FromStr for Compound {
 ///
 /// Returns `None` for a spelling that is neither.
 pub fn compound_code_number(code: &str) -> Option<u8> {
-    let upper = code.trim().to_ascii_uppercase();
-    let number = match upper.as_str() {
-        "C0" | "SUPERHARD" => 0,
-        "C1" | "HARD" => 1,
-        "C2" | "MEDIUM" => 2,
-        "C3" | "SOFT" => 3,
-        "C4" | "SUPERSOFT" => 4,
-        "C5" | "ULTRASOFT" => 5,
-        "C6" | "HYPERSOFT" => 6,
-        _ => return None,
-    };
-    Some(number)
+    let code = code.trim();
+    let names = [
+        "SUPERHARD",
+        "HARD",
+        "MEDIUM",
+        "SOFT",
+        "SUPERSOFT",
+        "ULTRASOFT",
+        "HYPERSOFT",
+    ];
+    // `C0`..`C6`, compared without allocating (this runs once per lap).
+    if let [c, digit @ b'0'..=b'6'] = code.as_bytes() {
+        if c.eq_ignore_ascii_case(&b'C') {
+            return Some(digit - b'0');
+        }
+    }
+    names
+        .iter()
+        .position(|name| code.eq_ignore_ascii_case(name))
+        .and_then(|number| u8::try_from(number).ok())
 }
 
 /// One lap of one driver, in the native schema.
@@ -158,4 +173,36 @@ pub struct Lap {
     pub humidity_pct: Option<f64>,
     /// Rain fell during the lap.
     pub rainfall: Option<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compounds_parse_in_any_case() {
+        assert_eq!("SOFT".parse(), Ok(Compound::Soft));
+        assert_eq!(" medium ".parse(), Ok(Compound::Medium));
+        assert_eq!("Intermediate".parse(), Ok(Compound::Intermediate));
+        assert_eq!("TEST_UNKNOWN".parse(), Ok(Compound::Unknown));
+        let unknown: Result<Compound, _> = "HYPERSOFT".parse();
+        assert_eq!(unknown, Err(UnknownCompound("HYPERSOFT".to_string())));
+        for compound in Compound::ALL {
+            assert_eq!(compound.as_str().parse(), Ok(compound));
+        }
+    }
+
+    #[test]
+    fn compound_codes_on_the_hardness_scale() {
+        assert_eq!(compound_code_number("C0"), Some(0));
+        assert_eq!(compound_code_number("c5"), Some(5));
+        assert_eq!(compound_code_number("C6"), Some(6));
+        assert_eq!(compound_code_number("SUPERHARD"), Some(0));
+        assert_eq!(compound_code_number("hard"), Some(1));
+        assert_eq!(compound_code_number("ULTRASOFT"), Some(5));
+        assert_eq!(compound_code_number("HYPERSOFT"), Some(6));
+        assert_eq!(compound_code_number("C7"), None);
+        assert_eq!(compound_code_number("WET"), None);
+        assert_eq!(compound_code_number(""), None);
+    }
 }
