@@ -70,9 +70,7 @@ pub(crate) fn connect(path: &Path) -> Result<Connection, RegistryError> {
     conn.busy_timeout(BUSY_TIMEOUT)
         .context(|| "setting the busy timeout".into())?;
 
-    let mode: String = conn
-        .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-        .context(|| format!("switching {shown} to WAL mode"))?;
+    let mode = switch_to_wal(&conn).context(|| format!("switching {shown} to WAL mode"))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(RegistryError::Corrupt {
             detail: format!("{shown} refused WAL mode (journal mode is {mode:?})"),
@@ -85,6 +83,26 @@ pub(crate) fn connect(path: &Path) -> Result<Connection, RegistryError> {
 
     migrate(&mut conn)?;
     Ok(conn)
+}
+
+/// Sets WAL mode. Changing the journal mode of a new database takes an
+/// exclusive lock and SQLite reports "database is locked" at once, without
+/// calling the busy handler, when another process does the same at that
+/// moment (two first registers into a new registry); so this retries for as
+/// long as the busy timeout allows.
+fn switch_to_wal(conn: &Connection) -> rusqlite::Result<String> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)) {
+            Err(rusqlite::Error::SqliteFailure(error, _))
+                if error.code == rusqlite::ErrorCode::DatabaseBusy
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), RegistryError> {
