@@ -12,8 +12,7 @@ use anyhow::{bail, Context, Result};
 use tiredeg_config::{SplitMethod, TrainingConfig};
 use tiredeg_laps::{expand_globs, load_keyed_table, load_laps, LapSource, LoadOptions, LoadedLaps};
 use tiredeg_prepare::{
-    prepare, read_history, read_samples, History, PrepareOptions, PrepareReport, Prepared,
-    SampleSet, Tables,
+    prepare, read_history, read_samples, History, PrepareOptions, PrepareReport, SampleSet, Tables,
 };
 
 use crate::args::{DataArgs, SplitArg};
@@ -26,8 +25,6 @@ pub struct Dataset {
     pub history: Option<History>,
     /// What preparation counted, when it is known.
     pub report: Option<PrepareReport>,
-    /// The full preparation, when the laps were prepared in this run.
-    pub prepared: Option<Prepared>,
     /// What the data was, for logs and reports.
     pub description: String,
 }
@@ -98,15 +95,14 @@ pub fn load_dataset(
     };
     let prepared = prepare(&loaded.laps, &tables, config, &options).context("preparing laps")?;
     Ok(Dataset {
-        samples: prepared.samples.clone(),
-        history: Some(prepared.history.clone()),
-        report: Some(prepared.report.clone()),
+        samples: prepared.samples,
+        history: Some(prepared.history),
+        report: Some(prepared.report),
         description: format!(
             "{} laps from {} file(s)",
             loaded.laps.len(),
             loaded.files.len()
         ),
-        prepared: Some(prepared),
     })
 }
 
@@ -141,7 +137,6 @@ fn read_prepared(dir: &Path, args: &DataArgs) -> Result<Dataset> {
         samples,
         history,
         report,
-        prepared: None,
     })
 }
 

@@ -9,9 +9,46 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn data_dir() -> Option<PathBuf> {
+/// The real data sits in `shared/` beside the checkout, in CI too.
+fn data_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/f1-laps");
-    dir.is_dir().then_some(dir)
+    assert!(
+        dir.is_dir(),
+        "{} not found: the real FastF1 seasons are needed",
+        dir.display()
+    );
+    dir
+}
+
+/// A stint as the reference script computed it.
+struct Expected {
+    season: &'static str,
+    round: &'static str,
+    driver: &'static str,
+    stint: &'static str,
+    clean_laps: usize,
+    cliff_age: Option<f64>,
+    rate: f64,
+    life: f64,
+}
+
+const fn expected(
+    key: (&'static str, &'static str, &'static str, &'static str),
+    clean_laps: usize,
+    cliff_age: Option<f64>,
+    rate: f64,
+    life: f64,
+) -> Expected {
+    Expected {
+        season: key.0,
+        round: key.1,
+        driver: key.2,
+        stint: key.3,
+        clean_laps,
+        cliff_age,
+        rate,
+        life,
+    }
 }
 
 fn tiredeg() -> Command {
@@ -36,10 +73,7 @@ fn stints(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
 
 #[test]
 fn prepares_five_real_seasons() {
-    let Some(data) = data_dir() else {
-        eprintln!("shared/data/f1-laps not found; skipping");
-        return;
-    };
+    let data = data_dir();
     let out = tempfile::tempdir().unwrap();
     let pattern = format!("{}/transformed_grand_prix_laps_*.csv", data.display());
     let output = tiredeg()
@@ -53,9 +87,15 @@ fn prepares_five_real_seasons() {
         String::from_utf8_lossy(&output.stderr)
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("laps read: 111305 from 5 file(s)"), "{stdout}");
+    assert!(
+        stdout.contains("laps read: 111305 from 5 file(s)"),
+        "{stdout}"
+    );
     assert!(stdout.contains("missing stint 344"), "{stdout}");
-    assert!(stdout.contains("warning: the data mixes tire specification eras"), "{stdout}");
+    assert!(
+        stdout.contains("warning: the data mixes tire specification eras"),
+        "{stdout}"
+    );
 
     for file in [
         "stints.parquet",
@@ -72,9 +112,10 @@ fn prepares_five_real_seasons() {
         assert!(out.path().join(file).is_file(), "{file} missing");
     }
 
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.path().join("prepare_report.json")).unwrap())
-            .unwrap();
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("prepare_report.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(report["laps"]["read"], 111305);
     assert_eq!(report["load"]["left_out"]["missing stint"], 344);
     let modelled = report["stints"]["modelled"].as_u64().unwrap();
@@ -83,29 +124,82 @@ fn prepares_five_real_seasons() {
     // k = 0 gives one sample per modelled stint.
     assert_eq!(report["samples_per_k"]["0"].as_u64().unwrap(), modelled);
 
-    // (season, round, driver, stint) -> (clean laps, cliff age, rate, life)
-    let expected: [(&str, &str, &str, &str, usize, Option<f64>, f64, f64); 6] = [
-        ("2019", "1", "VER", "1", 23, Some(25.0), -0.014083333333334431, 25.0),
-        ("2019", "1", "VET", "2", 42, Some(37.0), 0.04342307692307766, 37.0),
-        ("2019", "5", "LEC", "1", 23, Some(23.0), 0.004499999999996618, 23.0),
-        ("2019", "1", "BOT", "2", 33, None, 0.04967824074074033, 40.25907460043834),
-        ("2019", "10", "BOT", "3", 6, None, 0.667333333333327, 2.9970029970030256),
-        ("2019", "1", "HAM", "1", 13, None, -0.028700000000001325, 80.0),
+    let stints_expected = [
+        expected(
+            ("2019", "1", "VER", "1"),
+            23,
+            Some(25.0),
+            -0.014083333333334431,
+            25.0,
+        ),
+        expected(
+            ("2019", "1", "VET", "2"),
+            42,
+            Some(37.0),
+            0.04342307692307766,
+            37.0,
+        ),
+        expected(
+            ("2019", "5", "LEC", "1"),
+            23,
+            Some(23.0),
+            0.004499999999996618,
+            23.0,
+        ),
+        expected(
+            ("2019", "1", "BOT", "2"),
+            33,
+            None,
+            0.04967824074074033,
+            40.25907460043834,
+        ),
+        expected(
+            ("2019", "10", "BOT", "3"),
+            6,
+            None,
+            0.667333333333327,
+            2.9970029970030256,
+        ),
+        expected(
+            ("2019", "1", "HAM", "1"),
+            13,
+            None,
+            -0.028700000000001325,
+            80.0,
+        ),
     ];
-    for (season, round, driver, stint, clean, cliff_age, rate, life) in expected {
+    for e in stints_expected {
+        let name = format!("{}/{} {} stint {}", e.season, e.round, e.driver, e.stint);
         let row = rows
             .iter()
-            .find(|r| r["season"] == season && r["round"] == round && r["driver"] == driver && r["stint"] == stint)
-            .unwrap_or_else(|| panic!("stint {season}/{round} {driver} {stint} not prepared"));
-        assert_eq!(row["n_clean_laps"].parse::<usize>().unwrap(), clean, "{driver} {stint}");
-        assert_eq!(row["cliff"] == "true", cliff_age.is_some(), "{driver} {stint}");
-        if let Some(age) = cliff_age {
-            assert_eq!(row["cliff_age"].parse::<f64>().unwrap(), age);
+            .find(|r| {
+                r["season"] == e.season
+                    && r["round"] == e.round
+                    && r["driver"] == e.driver
+                    && r["stint"] == e.stint
+            })
+            .unwrap_or_else(|| panic!("{name} not prepared"));
+        assert_eq!(
+            row["n_clean_laps"].parse::<usize>().unwrap(),
+            e.clean_laps,
+            "{name}"
+        );
+        assert_eq!(row["cliff"] == "true", e.cliff_age.is_some(), "{name}");
+        if let Some(age) = e.cliff_age {
+            assert_eq!(row["cliff_age"].parse::<f64>().unwrap(), age, "{name}");
         }
-        let got_rate: f64 = row["degradation_rate"].parse().unwrap();
-        assert!((got_rate - rate).abs() < 1e-9, "{driver} {stint}: rate {got_rate} != {rate}");
-        let got_life: f64 = row["usable_life"].parse().unwrap();
-        assert!((got_life - life).abs() < 1e-9, "{driver} {stint}: life {got_life} != {life}");
+        let rate: f64 = row["degradation_rate"].parse().unwrap();
+        assert!(
+            (rate - e.rate).abs() < 1e-9,
+            "{name}: rate {rate} != {}",
+            e.rate
+        );
+        let life: f64 = row["usable_life"].parse().unwrap();
+        assert!(
+            (life - e.life).abs() < 1e-9,
+            "{name}: life {life} != {}",
+            e.life
+        );
     }
 }
 

@@ -277,6 +277,9 @@ fn attach_history(bundle: &mut ModelBundle, data: &Dataset) -> Result<()> {
     if let Some(history) = &data.history {
         extra.insert(EXTRA_HISTORY.to_string(), serde_json::to_value(history)?);
     }
+    if let Some(report) = &data.report {
+        extra.insert("prepare_report".to_string(), serde_json::to_value(report)?);
+    }
     Ok(())
 }
 
