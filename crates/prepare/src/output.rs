@@ -113,16 +113,32 @@ pub fn write_prepared(
         stints_csv: csv.then(|| dir.join("stints.csv")),
         samples_csv: csv.then(|| dir.join("samples.csv")),
     };
-    write_stints_parquet(&files.stints, &prepared.stints)?;
-    write_samples_parquet(&files.samples, &prepared.samples)?;
-    write_json(&files.report, &prepared.report)?;
-    write_json(&files.history, &prepared.history)?;
-    if let Some(path) = &files.stints_csv {
-        write_stints_csv(path, &prepared.stints)?;
-    }
-    if let Some(path) = &files.samples_csv {
-        write_samples_csv(path, &prepared.samples)?;
-    }
+    // The files are independent; writing them on two threads takes about
+    // half the time of writing them one after the other.
+    let (first, second) = std::thread::scope(|scope| {
+        let samples = scope.spawn(|| -> Result<(), PrepareError> {
+            write_samples_parquet(&files.samples, &prepared.samples)?;
+            if let Some(path) = &files.samples_csv {
+                write_samples_csv(path, &prepared.samples)?;
+            }
+            Ok(())
+        });
+        let rest = (|| -> Result<(), PrepareError> {
+            write_stints_parquet(&files.stints, &prepared.stints)?;
+            write_json(&files.report, &prepared.report)?;
+            write_json(&files.history, &prepared.history)?;
+            if let Some(path) = &files.stints_csv {
+                write_stints_csv(path, &prepared.stints)?;
+            }
+            Ok(())
+        })();
+        let samples = samples
+            .join()
+            .unwrap_or_else(|_| Err(file_error(&files.samples, "the writing thread panicked")));
+        (samples, rest)
+    });
+    first?;
+    second?;
     Ok(files)
 }
 
