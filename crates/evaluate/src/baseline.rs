@@ -47,7 +47,7 @@ pub(crate) struct PointPredictions {
     pub(crate) cliff: Vec<bool>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Medians {
     rate: f64,
     life: f64,
@@ -55,8 +55,11 @@ struct Medians {
 }
 
 /// The compound_median baseline, fitted on training stints.
-#[derive(Debug, Clone)]
-pub(crate) struct CompoundMedians {
+///
+/// Serializable so that a model can carry the medians of its own training
+/// data and be scored later on data that has no training split.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CompoundMedians {
     by_compound: BTreeMap<Compound, Medians>,
     overall: Medians,
 }
@@ -64,7 +67,7 @@ pub(crate) struct CompoundMedians {
 impl CompoundMedians {
     /// Medians per compound over the distinct training stints. Oversampled
     /// copies must already be left out.
-    pub(crate) fn fit(train: &[&Sample]) -> Result<CompoundMedians, EvalError> {
+    pub fn fit(train: &[&Sample]) -> Result<CompoundMedians, EvalError> {
         for (index, sample) in train.iter().enumerate() {
             check_targets("training", index, sample)?;
         }

@@ -28,7 +28,7 @@ mod metrics;
 mod report;
 mod table;
 
-pub use baseline::{observed_slope_usable_life, OBSERVED_SLOPE_FEATURE};
+pub use baseline::{observed_slope_usable_life, CompoundMedians, OBSERVED_SLOPE_FEATURE};
 pub use error::EvalError;
 pub use folds::{event_folds, summarize_folds, CvBaselines, CvSubsetBaseline, CvSummary, MeanStd};
 pub use html::{write_comparison_html, write_report_html};
@@ -36,5 +36,8 @@ pub use metrics::{
     cliff_metrics, mae, r2, rmse, usable_life_mae, CliffMetrics, MetricId, Metrics,
     RegressionMetrics, UsableLifeMetrics,
 };
-pub use report::{evaluate, Baselines, EvaluationReport, GroupReport, Predicted, SubsetBaseline};
+pub use report::{
+    evaluate, evaluate_with_medians, Baselines, EvaluationReport, GroupReport, Predicted,
+    SubsetBaseline,
+};
 pub use table::comparison_table;

@@ -133,11 +133,26 @@ pub fn evaluate(
     predicted: &Predicted,
     schema: &FeatureSchema,
 ) -> Result<EvaluationReport, EvalError> {
+    let train: Vec<&Sample> = train.iter().copied().filter(|s| !s.oversampled).collect();
+    let medians = CompoundMedians::fit(&train)?;
+    evaluate_with_medians(
+        model_type, version, split_name, &medians, eval, predicted, schema,
+    )
+}
+
+/// As [`evaluate`], with the compound_median baseline already fitted (for
+/// example the medians a model saved from its own training data).
+pub fn evaluate_with_medians(
+    model_type: &str,
+    version: Option<&str>,
+    split_name: &str,
+    medians: &CompoundMedians,
+    eval: &[&Sample],
+    predicted: &Predicted,
+    schema: &FeatureSchema,
+) -> Result<EvaluationReport, EvalError> {
     check_lengths(eval.len(), predicted)?;
     let (samples, model) = originals_with_predictions(eval, predicted)?;
-    let train: Vec<&Sample> = train.iter().copied().filter(|s| !s.oversampled).collect();
-
-    let medians = CompoundMedians::fit(&train)?;
     let compound_median = medians.predict(&samples);
     let (observed_slope, subset) = baseline::observed_slope(&samples, schema, &compound_median)?;
     let scorer = Scorer {
@@ -431,6 +446,30 @@ pub(crate) mod tests {
 
     fn close(value: Option<f64>, expected: f64) -> bool {
         value.is_some_and(|v| (v - expected).abs() < 1e-9)
+    }
+
+    #[test]
+    fn saved_medians_give_the_same_report() {
+        let (train, eval) = (training(), evaluation());
+        let train: Vec<&Sample> = train.iter().collect();
+        let medians = CompoundMedians::fit(&train).unwrap();
+        let text = serde_json::to_string(&medians).unwrap();
+        let restored: CompoundMedians = serde_json::from_str(&text).unwrap();
+        assert_eq!(restored, medians);
+
+        let eval_refs: Vec<&Sample> = eval.iter().collect();
+        let predicted = perfect(&eval);
+        let report = evaluate_with_medians(
+            "xgboost",
+            Some("1.2.0"),
+            "test",
+            &restored,
+            &eval_refs,
+            &predicted,
+            &schema(),
+        )
+        .unwrap();
+        assert_eq!(report, run(&predicted).unwrap());
     }
 
     #[test]

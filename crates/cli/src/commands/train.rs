@@ -15,8 +15,8 @@ use indicatif::ProgressBar;
 use serde_json::json;
 use tiredeg_config::TrainingConfig;
 use tiredeg_eval::{
-    comparison_table, evaluate as score, event_folds, summarize_folds, write_comparison_html,
-    write_report_html, EvaluationReport, Predicted,
+    comparison_table, evaluate as score, evaluate_with_medians, event_folds, summarize_folds,
+    write_comparison_html, write_report_html, CompoundMedians, EvaluationReport, Predicted,
 };
 use tiredeg_models::{train_bundle_with, ModelBundle, ModelType, Progress, TrainOptions};
 use tiredeg_prepare::{History, Sample, SampleSet, Split};
@@ -31,6 +31,8 @@ use crate::progress;
 const EXTRA_HISTORY: &str = "history";
 /// Bundle `extra` key of the events the model was fitted or tuned on.
 const EXTRA_EVENTS: &str = "training_events";
+/// Bundle `extra` key of the compound_median baseline of the training data.
+const EXTRA_MEDIANS: &str = "baseline_medians";
 
 fn parse_model_type(text: &str) -> Result<ModelType> {
     ModelType::from_str(text).map_err(|e| anyhow!("--model-type: {e}"))
@@ -272,8 +274,16 @@ fn attach_history(bundle: &mut ModelBundle, data: &Dataset) -> Result<()> {
         .filter(|s| s.split != Split::Test)
         .map(|s| (s.season, s.round))
         .collect();
+    let train: Vec<&Sample> = data
+        .samples
+        .samples
+        .iter()
+        .filter(|s| s.split == Split::Train && !s.oversampled)
+        .collect();
+    let medians = CompoundMedians::fit(&train)?;
     let extra = bundle.extra_mut();
     extra.insert(EXTRA_EVENTS.to_string(), serde_json::to_value(&events)?);
+    extra.insert(EXTRA_MEDIANS.to_string(), serde_json::to_value(&medians)?);
     if let Some(history) = &data.history {
         extra.insert(EXTRA_HISTORY.to_string(), serde_json::to_value(history)?);
     }
@@ -361,32 +371,50 @@ pub fn evaluate(args: &EvaluateArgs) -> Result<()> {
         );
     }
     let predicted = predicted_of(&bundle, &eval_set)?;
-    let train: Vec<&Sample> = data
-        .samples
-        .samples
-        .iter()
-        .filter(|s| s.split == Split::Train)
-        .collect();
-    let baseline_train = if train.is_empty() {
-        // New data has no training split of its own: the baselines are
-        // fitted on the samples scored, which flatters them.
-        tracing::warn!(
-            "the data has no training split; baseline medians are taken from the evaluated samples"
-        );
-        eval_set.samples.iter().collect()
-    } else {
-        train
-    };
     let eval: Vec<&Sample> = eval_set.samples.iter().collect();
-    let report = score(
-        bundle.manifest().model_type.as_str(),
-        Some(&version),
-        if only_test { "test" } else { "all" },
-        &baseline_train,
-        &eval,
-        &predicted,
-        &data.samples.schema,
-    )?;
+    let split_name = if only_test { "test" } else { "all" };
+    let model_type = bundle.manifest().model_type.as_str();
+    let saved_medians: Option<CompoundMedians> = bundle
+        .manifest()
+        .extra
+        .get(EXTRA_MEDIANS)
+        .map(|v| serde_json::from_value(v.clone()))
+        .transpose()
+        .context("reading the model's baseline medians")?;
+    // The compound_median baseline is the median of the model's own
+    // training data, saved with it; a bundle without it falls back to the
+    // training split of the data given.
+    let report = match saved_medians {
+        Some(medians) => evaluate_with_medians(
+            model_type,
+            Some(&version),
+            split_name,
+            &medians,
+            &eval,
+            &predicted,
+            &data.samples.schema,
+        )?,
+        None => {
+            let train: Vec<&Sample> = data
+                .samples
+                .samples
+                .iter()
+                .filter(|s| s.split == Split::Train)
+                .collect();
+            if train.is_empty() {
+                bail!("the model carries no baseline medians and the data has no training split");
+            }
+            score(
+                model_type,
+                Some(&version),
+                split_name,
+                &train,
+                &eval,
+                &predicted,
+                &data.samples.schema,
+            )?
+        }
+    };
     print_report(&report);
     if let Some(path) = &args.output {
         write_json(path, &report)?;
