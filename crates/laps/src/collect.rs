@@ -7,12 +7,16 @@
 //! that cannot be what its column means) is a fault in the file: it fails
 //! the load unless the user asked to skip bad rows, and then every one of
 //! them is kept so the report can list them.
+//!
+//! One sink, [`LapSink`], reads both lap layouts: each layout's columns
+//! ([`LapColumns`]) say how a row becomes a lap, and the sink does the
+//! counting and the keeping that is the same for both.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::cell::{Cell, Problem};
-use crate::reader::{Header, Row};
+use crate::reader::{Header, Kind, Row, RowSink};
 use crate::{BadRow, Lap, LapsError};
 
 /// Why a row was left out, e.g. "missing stint"; `None` when its lap was
@@ -70,12 +74,57 @@ impl Collected {
 
     /// Keeps a bad row, or fails with it when bad rows are not skipped.
     pub(crate) fn refuse(&mut self, bad: BadRow) -> Result<(), LapsError> {
-        if self.skip_bad_rows {
-            self.bad_rows.push(bad);
-            Ok(())
-        } else {
-            Err(bad.into())
-        }
+        refuse(&mut self.bad_rows, self.skip_bad_rows, bad)
+    }
+}
+
+/// Keeps a bad row in `bad_rows` when bad rows are skipped, else fails
+/// with it. Laps and weather samples follow the same rule.
+pub(crate) fn refuse(
+    bad_rows: &mut Vec<BadRow>,
+    skip_bad_rows: bool,
+    bad: BadRow,
+) -> Result<(), LapsError> {
+    if skip_bad_rows {
+        bad_rows.push(bad);
+        Ok(())
+    } else {
+        Err(bad.into())
+    }
+}
+
+/// The header positions of one lap layout, and how a row in it becomes a
+/// lap. Implemented by the native and the FastF1 columns, so that one
+/// [`LapSink`] serves both layouts.
+pub(crate) trait LapColumns {
+    /// The columns read, with the kind each must hold in Parquet.
+    fn used(&self) -> Vec<(usize, Kind)>;
+
+    /// Pushes the row's lap into `out`, or says why there is none.
+    fn lap<R: Row>(&self, fields: &Fields<'_, R>, out: &mut Collected) -> Result<LeftOut, BadRow>;
+}
+
+/// Turns the rows of one laps file into laps, by the layout's columns.
+pub(crate) struct LapSink<'a, C> {
+    pub(crate) file: &'a Path,
+    pub(crate) header: &'a Header,
+    pub(crate) columns: C,
+    pub(crate) collected: Collected,
+}
+
+impl<C: LapColumns> RowSink for LapSink<'_, C> {
+    fn row<R: Row>(&mut self, row: &R, number: usize) -> Result<(), LapsError> {
+        let fields = Fields::new(self.file, self.header, row, number);
+        let outcome = self.columns.lap(&fields, &mut self.collected);
+        self.collected.take(outcome)
+    }
+
+    fn refuse(&mut self, bad: BadRow) -> Result<(), LapsError> {
+        self.collected.refuse(bad)
+    }
+
+    fn shift_rows(&mut self, offset: usize) {
+        self.collected.shift_rows(offset);
     }
 }
 
@@ -88,7 +137,22 @@ pub(crate) struct Fields<'a, R> {
     pub(crate) number: usize,
 }
 
-impl<R: Row> Fields<'_, R> {
+impl<'a, R: Row> Fields<'a, R> {
+    /// The cells of data row `number` of `file`.
+    pub(crate) fn new(
+        file: &'a Path,
+        header: &'a Header,
+        row: &'a R,
+        number: usize,
+    ) -> Fields<'a, R> {
+        Fields {
+            file,
+            header,
+            row,
+            number,
+        }
+    }
+
     /// The value of the column at `position`, converted.
     pub(crate) fn get<'c, T>(
         &'c self,

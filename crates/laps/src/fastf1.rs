@@ -17,8 +17,8 @@
 use std::path::Path;
 
 use crate::cell;
-use crate::collect::{self, Collected, Fields, LeftOut};
-use crate::reader::{Header, Kind, Row, RowSink};
+use crate::collect::{self, Collected, Fields, LapColumns, LeftOut};
+use crate::reader::{used_columns, Header, Kind, Row};
 use crate::{BadRow, Lap, LapSource, LapsError};
 
 /// Where a season, round or event comes from for every row of a file.
@@ -130,9 +130,11 @@ impl FastF1Columns {
             rainfall: find("Rainfall")?,
         })
     }
+}
 
+impl LapColumns for FastF1Columns {
     /// The columns read, with the kind each must hold in Parquet.
-    pub(crate) fn used(&self) -> Vec<(usize, Kind)> {
+    fn used(&self) -> Vec<(usize, Kind)> {
         let optional = [
             (self.season.column(), Kind::Number),
             (self.round.column(), Kind::Number),
@@ -160,10 +162,11 @@ impl FastF1Columns {
             (self.lap_number, Kind::Number),
             (self.compound, Kind::Text),
         ];
-        let present = optional
-            .into_iter()
-            .filter_map(|(position, kind)| position.map(|p| (p, kind)));
-        required.into_iter().chain(present).collect()
+        used_columns(required, optional)
+    }
+
+    fn lap<R: Row>(&self, fields: &Fields<'_, R>, out: &mut Collected) -> Result<LeftOut, BadRow> {
+        fastf1_lap(fields, self, out)
     }
 }
 
@@ -193,35 +196,6 @@ pub(crate) fn year_in_file_name(path: &Path) -> Option<i32> {
         start = end;
     }
     found
-}
-
-/// Turns FastF1 rows into laps.
-pub(crate) struct FastF1Sink<'a> {
-    pub(crate) file: &'a Path,
-    pub(crate) header: &'a Header,
-    pub(crate) columns: FastF1Columns,
-    pub(crate) collected: Collected,
-}
-
-impl RowSink for FastF1Sink<'_> {
-    fn row<R: Row>(&mut self, row: &R, number: usize) -> Result<(), LapsError> {
-        let fields = Fields {
-            file: self.file,
-            header: self.header,
-            row,
-            number,
-        };
-        let outcome = fastf1_lap(&fields, &self.columns, &mut self.collected);
-        self.collected.take(outcome)
-    }
-
-    fn refuse(&mut self, bad: BadRow) -> Result<(), LapsError> {
-        self.collected.refuse(bad)
-    }
-
-    fn shift_rows(&mut self, offset: usize) {
-        self.collected.shift_rows(offset);
-    }
 }
 
 fn fastf1_lap<R: Row>(

@@ -12,11 +12,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::collect::Collected;
+use crate::collect::{Collected, LapColumns, LapSink};
 use crate::columns::FASTF1_MARKERS;
-use crate::fastf1::{FastF1Columns, FastF1Sink};
-use crate::native::{NativeColumns, NativeSink};
-use crate::reader::{FileKind, Table};
+use crate::fastf1::FastF1Columns;
+use crate::native::NativeColumns;
+use crate::reader::{FileKind, Header, Table};
 use crate::weather::Weather;
 use crate::{BadRow, Lap, LapsError};
 
@@ -180,6 +180,30 @@ fn load_all(sources: &[LapSource], options: &LoadOptions) -> Vec<Result<FileLoad
     done.into_iter().map(|(_, load)| load).collect()
 }
 
+/// Reads the laps of an opened file in `parts` pieces (see
+/// [`Table::read_parts`]) by its layout's columns; returns the row count
+/// and what each piece collected, in file order.
+fn read_laps<C>(
+    table: Table,
+    path: &Path,
+    header: &Header,
+    columns: &C,
+    parts: usize,
+    new_collected: impl Fn() -> Collected + Sync,
+) -> Result<(usize, Vec<Collected>), LapsError>
+where
+    C: LapColumns + Clone + Send + Sync,
+{
+    let make = || LapSink {
+        file: path,
+        header,
+        columns: columns.clone(),
+        collected: new_collected(),
+    };
+    let (rows, sinks) = table.read_parts(&columns.used(), parts, make)?;
+    Ok((rows, sinks.into_iter().map(|s| s.collected).collect()))
+}
+
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
@@ -218,30 +242,11 @@ fn load_file(source: &LapSource, options: &LoadOptions) -> Result<FileLoad, Laps
                 });
             }
             let columns = NativeColumns::resolve(path, &header)?;
-            let used = columns.used();
-            let make = || NativeSink {
-                file: path,
-                header: &header,
-                columns: columns.clone(),
-                collected: new_collected(),
-            };
-            let (rows, sinks) = table.read_parts(&used, parts, make)?;
-            (rows, sinks.into_iter().map(|s| s.collected).collect())
+            read_laps(table, path, &header, &columns, parts, new_collected)?
         }
         LapFormat::FastF1 => {
             let columns = FastF1Columns::resolve(path, &header, source)?;
-            let used = columns.used();
-            let make = || FastF1Sink {
-                file: path,
-                header: &header,
-                columns: columns.clone(),
-                collected: new_collected(),
-            };
-            let (rows, sinks) = table.read_parts(&used, parts, make)?;
-            (
-                rows,
-                sinks.into_iter().map(|s| s.collected).collect::<Vec<_>>(),
-            )
+            read_laps(table, path, &header, &columns, parts, new_collected)?
         }
     };
 

@@ -9,8 +9,8 @@
 use std::path::Path;
 
 use crate::cell;
-use crate::collect::{self, Collected, Fields, LeftOut};
-use crate::reader::{Header, Kind, Row, RowSink};
+use crate::collect::{self, Collected, Fields, LapColumns, LeftOut};
+use crate::reader::{used_columns, Header, Kind, Row};
 use crate::{BadRow, Lap, LapsError};
 
 /// Header positions of the native columns.
@@ -69,9 +69,11 @@ impl NativeColumns {
             rainfall: find("rainfall")?,
         })
     }
+}
 
+impl LapColumns for NativeColumns {
     /// The columns read, with the kind each must hold in Parquet.
-    pub(crate) fn used(&self) -> Vec<(usize, Kind)> {
+    fn used(&self) -> Vec<(usize, Kind)> {
         let required = [
             (self.season, Kind::Number),
             (self.round, Kind::Number),
@@ -98,39 +100,11 @@ impl NativeColumns {
             (self.humidity_pct, Kind::Number),
             (self.rainfall, Kind::Bool),
         ];
-        let present = optional
-            .into_iter()
-            .filter_map(|(position, kind)| position.map(|p| (p, kind)));
-        required.into_iter().chain(present).collect()
-    }
-}
-
-/// Turns native rows into laps.
-pub(crate) struct NativeSink<'a> {
-    pub(crate) file: &'a Path,
-    pub(crate) header: &'a Header,
-    pub(crate) columns: NativeColumns,
-    pub(crate) collected: Collected,
-}
-
-impl RowSink for NativeSink<'_> {
-    fn row<R: Row>(&mut self, row: &R, number: usize) -> Result<(), LapsError> {
-        let fields = Fields {
-            file: self.file,
-            header: self.header,
-            row,
-            number,
-        };
-        let outcome = native_lap(&fields, &self.columns, &mut self.collected);
-        self.collected.take(outcome)
+        used_columns(required, optional)
     }
 
-    fn refuse(&mut self, bad: BadRow) -> Result<(), LapsError> {
-        self.collected.refuse(bad)
-    }
-
-    fn shift_rows(&mut self, offset: usize) {
-        self.collected.shift_rows(offset);
+    fn lap<R: Row>(&self, fields: &Fields<'_, R>, out: &mut Collected) -> Result<LeftOut, BadRow> {
+        native_lap(fields, self, out)
     }
 }
 

@@ -92,6 +92,18 @@ impl Kind {
     }
 }
 
+/// The `used` columns to hand [`Table::read`]: every required column, then
+/// those of the optional ones the file has, each with the kind it must hold.
+pub(crate) fn used_columns(
+    required: impl IntoIterator<Item = (usize, Kind)>,
+    optional: impl IntoIterator<Item = (Option<usize>, Kind)>,
+) -> Vec<(usize, Kind)> {
+    let present = optional
+        .into_iter()
+        .filter_map(|(position, kind)| position.map(|p| (p, kind)));
+    required.into_iter().chain(present).collect()
+}
+
 /// The column names of a file and where each is, with a pandas index
 /// column left out.
 #[derive(Debug, Clone)]

@@ -120,12 +120,7 @@ struct KeyedSink<'a> {
 
 impl RowSink for KeyedSink<'_> {
     fn row<R: Row>(&mut self, row: &R, number: usize) -> Result<(), LapsError> {
-        let fields = Fields {
-            file: self.file,
-            header: self.header,
-            row,
-            number,
-        };
+        let fields = Fields::new(self.file, self.header, row, number);
         let Some(key) = fields.get(self.key_position, cell::text)? else {
             let reason = "is empty (every row needs a key)".to_string();
             return Err(fields.bad(self.key_position, reason).into());

@@ -23,8 +23,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::cell;
-use crate::collect::{Collected, Fields};
-use crate::reader::{Kind, Row, RowSink, Table};
+use crate::collect::{self, Collected, Fields};
+use crate::reader::{used_columns, Kind, Row, RowSink, Table};
 use crate::{BadRow, Lap, LapsError};
 
 /// One weather sample.
@@ -66,12 +66,7 @@ struct WeatherSink<'a> {
 
 impl RowSink for WeatherSink<'_> {
     fn row<R: Row>(&mut self, row: &R, number: usize) -> Result<(), LapsError> {
-        let fields = Fields {
-            file: self.file,
-            header: self.header,
-            row,
-            number,
-        };
+        let fields = Fields::new(self.file, self.header, row, number);
         match sample(&fields, &self.columns) {
             Ok(sample) => {
                 self.samples.push(sample);
@@ -82,12 +77,7 @@ impl RowSink for WeatherSink<'_> {
     }
 
     fn refuse(&mut self, bad: BadRow) -> Result<(), LapsError> {
-        if self.skip_bad_rows {
-            self.bad_rows.push(bad);
-            Ok(())
-        } else {
-            Err(bad.into())
-        }
+        collect::refuse(&mut self.bad_rows, self.skip_bad_rows, bad)
     }
 }
 
@@ -128,7 +118,6 @@ impl Weather {
             humidity: find("Humidity")?,
             rainfall: find("Rainfall")?,
         };
-        let mut used = vec![(columns.time, Kind::Time)];
         let optional = [
             (columns.round, Kind::Number),
             (columns.air_temp, Kind::Number),
@@ -136,7 +125,7 @@ impl Weather {
             (columns.humidity, Kind::Number),
             (columns.rainfall, Kind::Bool),
         ];
-        used.extend(optional.into_iter().filter_map(|(p, k)| p.map(|p| (p, k))));
+        let used = used_columns([(columns.time, Kind::Time)], optional);
 
         let keyed_by_round = columns.round.is_some();
         let mut sink = WeatherSink {
