@@ -18,7 +18,7 @@ if [ -d "$data" ]; then
   "$CARGO_TARGET_DIR/debug/tiredeg" -q prepare \
     --laps "$data/transformed_grand_prix_laps_*.csv" --csv --out "$reference" >/dev/null
   python3 scripts/reference_prepare.py "$data" "$reference"
-  echo "reference: 1 passed, 0 failed"
+  echo "reference check: every stint and sample agrees with the SPEC reading"
 else
   echo "reference check skipped: $data not found" >&2
 fi
