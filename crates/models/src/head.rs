@@ -435,36 +435,9 @@ fn check_head_data(spec: &HeadSpec<'_>, split: &str, data: HeadData<'_>) -> Resu
 mod tests {
     use super::*;
     use crate::testdata::{
-        categorical_schema, categorical_table, fast_config, numeric_schema, numeric_table, Table,
+        categorical_schema, categorical_table, fast_config, numeric_schema, numeric_table,
+        train_table as train, Table,
     };
-
-    fn train(
-        backend: Backend,
-        target: Target,
-        schema: &FeatureSchema,
-        config: &TrainingConfig,
-        train: &Table,
-        validation: &Table,
-    ) -> Result<TrainedHead, ModelError> {
-        let spec = HeadSpec {
-            target,
-            schema,
-            config,
-        };
-        train_head(
-            backend,
-            &spec,
-            HeadData {
-                x: &train.x,
-                y: &train.y,
-            },
-            HeadData {
-                x: &validation.x,
-                y: &validation.y,
-            },
-            &mut |_| {},
-        )
-    }
 
     /// Trees in a native model file, counted from the file itself.
     pub(crate) fn native_tree_count(backend: Backend, bytes: &[u8]) -> usize {

@@ -211,31 +211,21 @@ impl Head for LightgbmHead {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::head::{train_head, Target};
-    use crate::testdata::{categorical_schema, categorical_table, fast_config};
+    use crate::head::Target;
+    use crate::testdata::{categorical_schema, categorical_table, fast_config, train_table};
 
     #[test]
     fn compound_goes_in_as_a_native_categorical() {
         let fit = categorical_table(1000, 21, [1.0, -1.0, 3.0]);
         let validation = categorical_table(300, 22, [1.0, -1.0, 3.0]);
         let config = fast_config(30, 30);
-        let spec = HeadSpec {
-            target: Target::DegradationRate,
-            schema: &categorical_schema(),
-            config: &config,
-        };
-        let trained = train_head(
+        let trained = train_table(
             Backend::Lightgbm,
-            &spec,
-            HeadData {
-                x: &fit.x,
-                y: &fit.y,
-            },
-            HeadData {
-                x: &validation.x,
-                y: &validation.y,
-            },
-            &mut |_| {},
+            Target::DegradationRate,
+            &categorical_schema(),
+            &config,
+            &fit,
+            &validation,
         )
         .unwrap();
         let text = String::from_utf8(trained.head.to_native_bytes().unwrap()).unwrap();

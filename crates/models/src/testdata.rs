@@ -7,6 +7,8 @@ use tiredeg_config::TrainingConfig;
 use tiredeg_laps::Compound;
 use tiredeg_prepare::{FeatureKind, FeatureSchema, Sample, SampleSet, Split};
 
+use crate::error::ModelError;
+use crate::head::{train_head, Backend, HeadData, HeadSpec, Target, TrainedHead};
 use crate::matrix::Matrix;
 
 /// A seeded stream of uniform and normal numbers.
@@ -187,4 +189,33 @@ pub(crate) fn sample_set(stints: usize, seed: u64) -> SampleSet {
         }
     }
     SampleSet { schema, samples }
+}
+
+/// Trains one head on two tables, without progress reporting.
+pub(crate) fn train_table(
+    backend: Backend,
+    target: Target,
+    schema: &FeatureSchema,
+    config: &TrainingConfig,
+    train: &Table,
+    validation: &Table,
+) -> Result<TrainedHead, ModelError> {
+    let spec = HeadSpec {
+        target,
+        schema,
+        config,
+    };
+    train_head(
+        backend,
+        &spec,
+        HeadData {
+            x: &train.x,
+            y: &train.y,
+        },
+        HeadData {
+            x: &validation.x,
+            y: &validation.y,
+        },
+        &mut |_| {},
+    )
 }

@@ -291,8 +291,8 @@ impl Head for XgboostHead {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::head::{train_head, Target};
-    use crate::testdata::{categorical_schema, categorical_table, fast_config};
+    use crate::head::Target;
+    use crate::testdata::{categorical_schema, categorical_table, fast_config, train_table};
 
     #[test]
     fn base_score_estimates_follow_the_objective() {
@@ -309,23 +309,13 @@ mod tests {
         let fit = categorical_table(1000, 23, [1.0, -1.0, 3.0]);
         let validation = categorical_table(300, 24, [1.0, -1.0, 3.0]);
         let config = fast_config(30, 30);
-        let spec = HeadSpec {
-            target: Target::DegradationRate,
-            schema: &categorical_schema(),
-            config: &config,
-        };
-        let trained = train_head(
+        let trained = train_table(
             Backend::Xgboost,
-            &spec,
-            HeadData {
-                x: &fit.x,
-                y: &fit.y,
-            },
-            HeadData {
-                x: &validation.x,
-                y: &validation.y,
-            },
-            &mut |_| {},
+            Target::DegradationRate,
+            &categorical_schema(),
+            &config,
+            &fit,
+            &validation,
         )
         .unwrap();
         let json: serde_json::Value =
