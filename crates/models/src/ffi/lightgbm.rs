@@ -1,12 +1,12 @@
 //! LightGBM's C API: datasets, round-by-round training and prediction.
 
-use std::ffi::{c_char, c_void, CStr};
+use std::ffi::{c_char, c_void};
 use std::marker::PhantomData;
 use std::ptr;
 
 use lightgbm3_sys as lgb;
 
-use super::{c_string, to_i32};
+use super::{c_string, last_error_message, to_i32};
 
 /// LightGBM's element type code for `f32` (`C_API_DTYPE_FLOAT32`).
 const LGB_FLOAT32: i32 = 0;
@@ -17,17 +17,9 @@ const LGB_IMPORTANCE_SPLIT: i32 = 0;
 
 /// The message of LightGBM's last error on this thread.
 fn lightgbm_error() -> String {
-    // SAFETY: LGBM_GetLastError returns a pointer to a NUL-terminated
-    // thread-local buffer that stays valid until the next failing call on
-    // this thread; it is copied out at once.
-    let message = unsafe { lgb::LGBM_GetLastError() };
-    if message.is_null() {
-        return "unknown error".to_string();
-    }
-    // SAFETY: non-null, NUL-terminated, see above.
-    unsafe { CStr::from_ptr(message) }
-        .to_string_lossy()
-        .into_owned()
+    // SAFETY: LGBM_GetLastError has no preconditions; it returns a pointer
+    // to a thread-local buffer, copied out at once.
+    last_error_message(unsafe { lgb::LGBM_GetLastError() })
 }
 
 fn lightgbm_check(code: i32) -> Result<(), String> {

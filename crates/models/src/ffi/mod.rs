@@ -37,6 +37,21 @@ pub(super) fn c_string(text: &str) -> Result<CString, String> {
     CString::new(text).map_err(|_| format!("text {text:?} contains a NUL byte"))
 }
 
+/// Copies a library's last-error message out of its thread-local buffer.
+///
+/// Both libraries return a NUL-terminated string that stays valid until
+/// the next failing call on the same thread; it is copied at once.
+pub(super) fn last_error_message(message: *const c_char) -> String {
+    if message.is_null() {
+        return "unknown error".to_string();
+    }
+    // SAFETY: non-null and NUL-terminated (see above), read before any
+    // other call into the library on this thread.
+    unsafe { CStr::from_ptr(message) }
+        .to_string_lossy()
+        .into_owned()
+}
+
 pub(super) fn to_i32(value: usize, what: &str) -> Result<i32, String> {
     i32::try_from(value).map_err(|_| format!("{what} {value} exceeds the C API's 32-bit range"))
 }

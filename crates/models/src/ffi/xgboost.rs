@@ -1,25 +1,18 @@
 //! XGBoost's in-place prediction on a booster of our own.
 
-use std::ffi::{c_void, CStr};
+use std::ffi::c_void;
 use std::ptr;
 use std::sync::{Mutex, PoisonError};
 
 use xgboost_sys as xgbsys;
 
-use super::c_string;
+use super::{c_string, last_error_message};
 
 /// The message of XGBoost's last error on this thread.
 fn xgboost_error() -> String {
-    // SAFETY: XGBGetLastError returns a NUL-terminated thread-local string,
-    // copied out at once.
-    let message = unsafe { xgbsys::XGBGetLastError() };
-    if message.is_null() {
-        return "unknown error".to_string();
-    }
-    // SAFETY: non-null and NUL-terminated, see above.
-    unsafe { CStr::from_ptr(message) }
-        .to_string_lossy()
-        .into_owned()
+    // SAFETY: XGBGetLastError has no preconditions; it returns a pointer to
+    // a thread-local string, copied out at once.
+    last_error_message(unsafe { xgbsys::XGBGetLastError() })
 }
 
 fn xgboost_check(code: i32) -> Result<(), String> {
